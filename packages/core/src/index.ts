@@ -1,0 +1,3 @@
+export * from './tree.js';
+export * from './errors.js';
+export * from './keys.js';
