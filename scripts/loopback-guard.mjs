@@ -10,6 +10,8 @@ import childProcess from 'node:child_process';
 import net from 'node:net';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 const GUARD_FLAG = Symbol.for('azkv.loopbackGuard');
 
@@ -106,8 +108,24 @@ function install() {
       }
       return original.apply(this, args);
     };
+    // exec and execFile resolve to { stdout, stderr } under util.promisify
+    // only through this custom hook, which a plain wrapper would lose.
+    if (original[promisify.custom] !== undefined) {
+      const originalPromisified = original[promisify.custom];
+      childProcess[name][promisify.custom] = function guardedPromisified(...args) {
+        assertAllowedCommand(name === 'exec' ? String(args[0]).trim().split(/\s+/)[0] : args[0]);
+        return originalPromisified.apply(this, args);
+      };
+    }
   }
   syncBuiltinESMExports();
+
+  // Child processes (the CLI under test, helper scripts) inherit the guard.
+  const importFlag = `--import=${pathToFileURL(fileURLToPath(import.meta.url)).href}`;
+  const nodeOptions = process.env.NODE_OPTIONS ?? '';
+  if (!nodeOptions.includes(importFlag)) {
+    process.env.NODE_OPTIONS = `${nodeOptions} ${importFlag}`.trim();
+  }
 }
 
 install();

@@ -1,4 +1,5 @@
 import { AzkvError, ExitCode } from './errors.js';
+import { normalizeLastModified } from './mac.js';
 import { OpaqueMasterKey, type KeyEntry, type KeyGroup, type KeySourceFactory } from './keys.js';
 import { branch, isBranch, isComment, isList, list, type TreeBranch, type TreeValue } from './tree.js';
 
@@ -77,33 +78,6 @@ export function normalizeRules(rules: Partial<EncryptionRules>): EncryptionRules
     result.unencryptedSuffix = DEFAULT_UNENCRYPTED_SUFFIX;
   }
   return result;
-}
-
-// ---------------------------------------------------------------------------
-// Time stamps
-
-const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Re-formats an RFC 3339 time stamp as Go's `time.RFC3339` layout writes it:
- * fractional seconds dropped, a zero offset written `Z`, other offsets kept.
- * sops uses this text as the AAD of the MAC, so it must be exact.
- */
-export function canonicalRfc3339(text: string): string {
-  const match = RFC3339.exec(text.trim());
-  if (match === null) {
-    throw new AzkvError('ERR_METADATA', `invalid time stamp '${text}': expected RFC 3339, such as 2006-01-02T15:04:05Z`);
-  }
-  const [, date, time, zulu, sign, hours, minutes] = match;
-  if (zulu !== undefined || (hours === '00' && minutes === '00')) {
-    return `${date}T${time}Z`;
-  }
-  return `${date}T${time}${sign}${hours}:${minutes}`;
-}
-
-/** Formats a moment in UTC with second precision, as sops writes `lastmodified` and `created_at`. */
-export function formatRfc3339Utc(moment: Date): string {
-  return moment.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 // ---------------------------------------------------------------------------
@@ -242,7 +216,7 @@ export function metadataFromBranch(node: TreeBranch, factories: ReadonlyMap<stri
 
   return {
     ...rules,
-    lastModified: canonicalRfc3339(lastModifiedText),
+    lastModified: normalizeLastModified(lastModifiedText),
     mac: text('mac'),
     version: text('version'),
     keyGroups,

@@ -1,0 +1,48 @@
+import { Args, Flags } from '@oclif/core';
+import { AzkvCommand } from '../base-command.js';
+import { fileFlags } from '../flags.js';
+import { decryptDocument } from '../operations/decrypt.js';
+import { selectStores } from '../operations/stores.js';
+import { checkOutputFlags, createRuntime, readInput, writeResult } from '../runtime.js';
+
+export default class Decrypt extends AzkvCommand {
+  static override args = {
+    file: Args.string({ description: 'the encrypted file to decrypt', required: false }),
+  };
+
+  static override description = 'Decrypt a sops file whose data key an Azure Key Vault key wraps.';
+
+  static override examples = [
+    '<%= config.bin %> decrypt secrets.enc.yaml',
+    '<%= config.bin %> decrypt --output-type json secrets.enc.yaml',
+  ];
+
+  static override flags = {
+    ...fileFlags,
+    'ignore-mac': Flags.boolean({
+      description: 'decrypt even when the MAC is missing or does not match (the file may have been tampered with)',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Decrypt);
+    checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
+    const input = await readInput(args.file);
+    const runtime = createRuntime(flags.indent === undefined ? {} : { indent: flags.indent });
+    const stores = selectStores(runtime.registry, flags['filename-override'] ?? input.fileName, flags['input-type'], flags['output-type']);
+
+    const result = await decryptDocument({
+      input: input.content,
+      fileName: args.file ?? input.fileName,
+      inputStore: stores.input,
+      outputStore: stores.output,
+      keySources: [runtime.azure],
+      ignoreMac: flags['ignore-mac'],
+    });
+    for (const warning of result.warnings) {
+      this.logToStderr(`azkv: warning: ${warning.message}`);
+    }
+    await writeResult({ inPlace: flags['in-place'], output: flags.output }, input.fileName, result.output);
+  }
+}

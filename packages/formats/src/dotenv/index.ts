@@ -1,0 +1,1 @@
+export { createDotenvStore, dotenvStore, hasDotenvMetadata, type DotenvStoreOptions } from './store.js';

@@ -1,0 +1,1 @@
+export { createIniStore, hasIniMetadata, iniStore, type IniStoreOptions } from './store.js';
