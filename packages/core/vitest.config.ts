@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['../../scripts/loopback-guard.mjs'],
+    setupFiles: ['../../scripts/test-setup.mjs'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

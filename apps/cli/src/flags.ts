@@ -19,6 +19,9 @@ export const fileFlags = {
   'filename-override': Flags.string({
     description: 'use this file name instead of the argument to choose the input and output formats',
   }),
+  config: Flags.string({
+    description: 'path to the .sops.yaml configuration file; by default SOPS_CONFIG, then a search from the working directory upwards',
+  }),
   indent: Flags.integer({
     description: 'indentation of YAML and JSON output, in spaces',
   }),

@@ -1,23 +1,6 @@
 import path from 'node:path';
 import { AzkvError, ExitCode } from '@azkv/core';
-import { azureKeySource, type AzureKeySource } from '@azkv/azure';
-import { createDefaultRegistry, type StoreRegistry } from '@azkv/formats';
 import { readInputFile, writeFileAtomic, writeStdout } from './io.js';
-
-/** What every file command needs besides its flags. */
-export interface Runtime {
-  registry: StoreRegistry;
-  azure: AzureKeySource;
-}
-
-/** Creates the stores and key sources of one command run. */
-export function createRuntime(options: { indent?: number } = {}): Runtime {
-  const indent = options.indent;
-  const registry = createDefaultRegistry(
-    indent === undefined ? {} : { yaml: { indent }, json: { indent }, jsonBinary: { indent } },
-  );
-  return { registry, azure: azureKeySource() };
-}
 
 /** Where a command writes its result. */
 export interface OutputTarget {

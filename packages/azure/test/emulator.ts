@@ -5,7 +5,7 @@ import { vi } from 'vitest';
 import { createCredential, type AzureClientOptions } from '../src/index.js';
 
 /** The sops interop fixtures: real sops files with an `azure_kv` entry. */
-export const FIXTURES_DIR = process.env.AZKV_INTEROP_FIXTURES ?? '/work/shared/fixtures/sops-interop';
+export const FIXTURES_DIR = process.env.AZKV_INTEROP_FIXTURES!;
 
 export function readFixtureJson<T>(relativePath: string): T {
   return JSON.parse(readFileSync(path.join(FIXTURES_DIR, relativePath), 'utf8')) as T;

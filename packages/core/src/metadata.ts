@@ -54,9 +54,13 @@ export const KEY_TYPE_ORDER = ['kms', 'gcp_kms', 'hckms', 'azure_kv', 'hc_vault'
 /**
  * Checks that at most one key or comment rule is set and applies the default
  * unencrypted suffix when none is, as sops does for new and stored files.
- * Throws ERR_CONFLICTING_RULES otherwise.
+ * Single-value stores (binary) pass `applyDefaultSuffix: false`, because sops
+ * writes no suffix for them. Throws ERR_CONFLICTING_RULES otherwise.
  */
-export function normalizeRules(rules: Partial<EncryptionRules>): EncryptionRules {
+export function normalizeRules(
+  rules: Partial<EncryptionRules>,
+  options: { applyDefaultSuffix?: boolean } = {},
+): EncryptionRules {
   const result: EncryptionRules = {
     unencryptedSuffix: rules.unencryptedSuffix ?? '',
     encryptedSuffix: rules.encryptedSuffix ?? '',
@@ -74,7 +78,7 @@ export function normalizeRules(rules: Partial<EncryptionRules>): EncryptionRules
       { exitCode: ExitCode.ErrorConflictingParameters, hint: 'keep one rule and remove the others' },
     );
   }
-  if (set.length === 0) {
+  if (set.length === 0 && options.applyDefaultSuffix !== false) {
     result.unencryptedSuffix = DEFAULT_UNENCRYPTED_SUFFIX;
   }
   return result;

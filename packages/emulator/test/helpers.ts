@@ -11,7 +11,7 @@ import type { Emulator } from '../src/index.js';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = path.resolve(PACKAGE_DIR, '../..');
-export const FIXTURE_KEYS_DIR = '/work/shared/fixtures/sops-interop/keys';
+export const FIXTURE_KEYS_DIR = `${process.env.AZKV_INTEROP_FIXTURES}/keys`;
 export const LOOPBACK_GUARD = path.join(REPO_DIR, 'scripts/loopback-guard.mjs');
 
 /** Version id the sops interop fixtures record for interop-key. */

@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createDotenvStore, dotenvStore, hasDotenvMetadata } from '../src/dotenv/index.js';
 
-const FIXTURES = process.env.AZKV_INTEROP_FIXTURES ?? '/work/shared/fixtures/sops-interop';
+const FIXTURES = process.env.AZKV_INTEROP_FIXTURES!;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

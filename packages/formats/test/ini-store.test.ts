@@ -17,7 +17,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createIniStore, hasIniMetadata, iniStore } from '../src/ini/index.js';
 
-const FIXTURES = process.env.AZKV_INTEROP_FIXTURES ?? '/work/shared/fixtures/sops-interop';
+const FIXTURES = process.env.AZKV_INTEROP_FIXTURES!;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

@@ -112,7 +112,7 @@ describe('JSON files written by sops', () => {
 describe('JSON interop fixture with an azure_kv key', () => {
   // The interop fixtures are files encrypted by sops and re-keyed with an
   // azure_kv entry; the variable points to their folder.
-  const fixtureRoot = process.env.AZKV_SOPS_INTEROP_FIXTURES ?? '/work/shared/fixtures/sops-interop';
+  const fixtureRoot = process.env.AZKV_INTEROP_FIXTURES!;
 
   it('should re-emit format.enc.json byte for byte', () => {
     const original = new Uint8Array(readFileSync(path.join(fixtureRoot, 'azkv', 'format.enc.json')));

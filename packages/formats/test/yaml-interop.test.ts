@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { isBranch, isComment, isList, type TreeBranch, type TreeValue } from '@azkv/core';
 import { describe, expect, it } from 'vitest';
 import { yamlStore } from '../src/yaml/index.js';
 
 // Real sops files with an added azure_kv entry, and for each the list of
 // leaves and comments in sops' walk order.
-const FIXTURES = new URL('../../../../shared/fixtures/sops-interop/', import.meta.url);
+const FIXTURES = pathToFileURL(`${process.env.AZKV_INTEROP_FIXTURES}/`);
 const NAMES = ['format.enc.yaml', 'comments.enc.yaml', 'comments_unencrypted_comments.yaml', 'no_mac.yaml'];
 
 interface ExpectedValue {

@@ -1,9 +1,11 @@
 import { Args, Flags } from '@oclif/core';
+import { azureKeySource } from '@azkv/azure';
 import { AzkvCommand } from '../base-command.js';
 import { fileFlags } from '../flags.js';
 import { decryptDocument } from '../operations/decrypt.js';
 import { selectStores } from '../operations/stores.js';
-import { checkOutputFlags, createRuntime, readInput, writeResult } from '../runtime.js';
+import { checkOutputFlags, readInput, writeResult } from '../runtime.js';
+import { checkStoreOptions, createRegistry, loadSopsConfig } from '../settings.js';
 
 export default class Decrypt extends AzkvCommand {
   static override args = {
@@ -29,15 +31,22 @@ export default class Decrypt extends AzkvCommand {
     const { args, flags } = await this.parse(Decrypt);
     checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
     const input = await readInput(args.file);
-    const runtime = createRuntime(flags.indent === undefined ? {} : { indent: flags.indent });
-    const stores = selectStores(runtime.registry, flags['filename-override'] ?? input.fileName, flags['input-type'], flags['output-type']);
+    const fileName = flags['filename-override'] ?? input.fileName;
+
+    const loaded = await loadSopsConfig(flags.config);
+    if (loaded.warning !== undefined) {
+      this.logToStderr(`azkv: warning: ${loaded.warning}`);
+    }
+    const registry = createRegistry(loaded.config, flags.indent);
+    const stores = selectStores(registry, fileName, flags['input-type'], flags['output-type']);
+    checkStoreOptions(stores.output, loaded.config, flags.indent);
 
     const result = await decryptDocument({
       input: input.content,
       fileName: args.file ?? input.fileName,
       inputStore: stores.input,
       outputStore: stores.output,
-      keySources: [runtime.azure],
+      keySources: [azureKeySource()],
       ignoreMac: flags['ignore-mac'],
     });
     for (const warning of result.warnings) {

@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { KEY_URLS_ENV_VAR } from '@azkv/azure';
-import { AzkvError, ExitCode } from '@azkv/core';
+import { azureKeySource, KEY_URLS_ENV_VAR } from '@azkv/azure';
 import { AzkvCommand } from '../base-command.js';
 import { fileFlags } from '../flags.js';
 import { encryptDocument } from '../operations/encrypt.js';
 import { selectStores } from '../operations/stores.js';
-import { checkOutputFlags, createRuntime, readInput, writeResult } from '../runtime.js';
+import { checkOutputFlags, readInput, writeResult } from '../runtime.js';
+import { checkStoreOptions, createRegistry, loadSopsConfig, resolveEncryptSettings } from '../settings.js';
 
 export default class Encrypt extends AzkvCommand {
   static override args = {
@@ -22,7 +22,8 @@ export default class Encrypt extends AzkvCommand {
   static override flags = {
     ...fileFlags,
     'azure-kv': Flags.string({
-      description: `comma-separated Azure Key Vault key URLs (https://VAULT/keys/NAME[/VERSION]); default: $${KEY_URLS_ENV_VAR}`,
+      description: 'comma-separated Azure Key Vault key URLs (https://VAULT/keys/NAME[/VERSION])',
+      env: KEY_URLS_ENV_VAR,
     }),
     'unencrypted-suffix': Flags.string({ description: 'leave values whose key ends with this suffix unencrypted (default: _unencrypted)' }),
     'encrypted-suffix': Flags.string({ description: 'encrypt only values whose key ends with this suffix' }),
@@ -37,34 +38,43 @@ export default class Encrypt extends AzkvCommand {
     const { args, flags } = await this.parse(Encrypt);
     checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
     const input = await readInput(args.file);
-    const runtime = createRuntime(flags.indent === undefined ? {} : { indent: flags.indent });
-    const stores = selectStores(runtime.registry, flags['filename-override'] ?? input.fileName, flags['input-type'], flags['output-type']);
+    const fileName = flags['filename-override'] ?? input.fileName;
 
-    const keyList = flags['azure-kv'] ?? process.env[KEY_URLS_ENV_VAR] ?? '';
-    const keys = keyList.trim() === '' ? [] : runtime.azure.fromUrls(keyList);
-    if (keys.length === 0) {
-      throw new AzkvError('ERR_NO_KEYS', 'no master key given: azkv needs at least one Azure Key Vault key to encrypt', {
-        exitCode: ExitCode.NoEncryptionKeyFound,
-        hint: `pass --azure-kv https://VAULT.vault.azure.net/keys/NAME/VERSION or set ${KEY_URLS_ENV_VAR}`,
-      });
+    const loaded = await loadSopsConfig(flags.config);
+    if (loaded.warning !== undefined) {
+      this.logToStderr(`azkv: warning: ${loaded.warning}`);
     }
+    const registry = createRegistry(loaded.config, flags.indent);
+    const stores = selectStores(registry, fileName, flags['input-type'], flags['output-type']);
+    const settings = resolveEncryptSettings(
+      {
+        azureKv: flags['azure-kv'],
+        rules: {
+          unencryptedSuffix: flags['unencrypted-suffix'],
+          encryptedSuffix: flags['encrypted-suffix'],
+          unencryptedRegex: flags['unencrypted-regex'],
+          encryptedRegex: flags['encrypted-regex'],
+          unencryptedCommentRegex: flags['unencrypted-comment-regex'],
+          encryptedCommentRegex: flags['encrypted-comment-regex'],
+        },
+        macOnlyEncrypted: flags['mac-only-encrypted'],
+      },
+      loaded,
+      fileName,
+      azureKeySource(),
+    );
+    checkStoreOptions(stores.output, loaded.config, flags.indent);
 
-    const output = await encryptDocument({
+    const result = await encryptDocument({
       input: input.content,
       fileName: args.file ?? input.fileName,
       inputStore: stores.input,
       outputStore: stores.output,
-      keyGroups: [keys],
-      rules: {
-        ...(flags['unencrypted-suffix'] === undefined ? {} : { unencryptedSuffix: flags['unencrypted-suffix'] }),
-        ...(flags['encrypted-suffix'] === undefined ? {} : { encryptedSuffix: flags['encrypted-suffix'] }),
-        ...(flags['unencrypted-regex'] === undefined ? {} : { unencryptedRegex: flags['unencrypted-regex'] }),
-        ...(flags['encrypted-regex'] === undefined ? {} : { encryptedRegex: flags['encrypted-regex'] }),
-        ...(flags['unencrypted-comment-regex'] === undefined ? {} : { unencryptedCommentRegex: flags['unencrypted-comment-regex'] }),
-        ...(flags['encrypted-comment-regex'] === undefined ? {} : { encryptedCommentRegex: flags['encrypted-comment-regex'] }),
-        macOnlyEncrypted: flags['mac-only-encrypted'],
-      },
+      ...settings,
     });
-    await writeResult({ inPlace: flags['in-place'], output: flags.output }, input.fileName, output);
+    for (const warning of result.warnings) {
+      this.logToStderr(`azkv: warning: ${warning}`);
+    }
+    await writeResult({ inPlace: flags['in-place'], output: flags.output }, input.fileName, result.output);
   }
 }

@@ -10,7 +10,7 @@ import {
   type TreeBranches,
 } from '@azkv/core';
 import type { Store } from '@azkv/formats';
-import { withExitCode } from './encrypt.js';
+import { parseWithFileName, withExitCode } from './encrypt.js';
 
 /** Inputs of {@link decryptDocument}; all I/O stays with the caller. */
 export interface DecryptDocumentOptions {
@@ -39,7 +39,7 @@ export interface DecryptDocumentResult {
  * told not to, and emit the plaintext.
  */
 export async function decryptDocument(options: DecryptDocumentOptions): Promise<DecryptDocumentResult> {
-  const document = options.inputStore.loadEncryptedFile(options.input);
+  const document = parseWithFileName(options.fileName, () => options.inputStore.loadEncryptedFile(options.input));
   const factories = new Map(options.keySources.map((source) => [source.type, source]));
   const metadata = metadataFromBranch(document.metadata, factories);
 

@@ -17,7 +17,7 @@ import {
   type Metadata,
   type TreeBranches,
 } from '@azkv/core';
-import type { Store } from '@azkv/formats';
+import { isSingleValueStore, type Store } from '@azkv/formats';
 
 /** Inputs of {@link encryptDocument}; all I/O stays with the caller. */
 export interface EncryptDocumentOptions {
@@ -47,17 +47,51 @@ function hasMetadataKey(store: Store, document: TreeBranches[number]): boolean {
   });
 }
 
+const RULE_FLAGS: ReadonlyArray<[keyof EncryptionRules, string]> = [
+  ['unencryptedSuffix', 'an unencrypted suffix'],
+  ['encryptedSuffix', 'an encrypted suffix'],
+  ['unencryptedRegex', 'an unencrypted regex'],
+  ['encryptedRegex', 'an encrypted regex'],
+  ['encryptedCommentRegex', 'an encrypted comment regex'],
+];
+
+/**
+ * Drops the encryption rules for a single-value store such as binary, whose
+ * one value must always be encrypted, and returns a warning for each rule that
+ * was set, as sops does (it does not warn about the unencrypted comment regex
+ * and mac_only_encrypted, which cannot matter there).
+ */
+function rulesForSingleValueStore(store: Store, rules: Partial<EncryptionRules>, warnings: string[]): EncryptionRules {
+  for (const [name, description] of RULE_FLAGS) {
+    const value = rules[name];
+    if (typeof value === 'string' && value !== '') {
+      warnings.push(`${description} has no effect with the ${store.name} store, whose single value is always encrypted; it was ignored`);
+    }
+  }
+  return normalizeRules({}, { applyDefaultSuffix: false });
+}
+
+/** Result of {@link encryptDocument}. */
+export interface EncryptDocumentResult {
+  output: Uint8Array;
+  /** Settings that were ignored, for the caller to report. */
+  warnings: string[];
+}
+
 /**
  * Encrypts a plaintext document as `sops encrypt` does: parse, check, create
  * and wrap a data key, encrypt the values, add the encrypted MAC and the
  * metadata, and emit. Returns the encrypted file content.
  */
-export async function encryptDocument(options: EncryptDocumentOptions): Promise<Uint8Array> {
-  const rules = normalizeRules(options.rules ?? {});
+export async function encryptDocument(options: EncryptDocumentOptions): Promise<EncryptDocumentResult> {
+  const warnings: string[] = [];
+  const rules = isSingleValueStore(options.inputStore)
+    ? rulesForSingleValueStore(options.inputStore, options.rules ?? {}, warnings)
+    : normalizeRules(options.rules ?? {});
   // Compiling first reports an invalid regex before any vault request.
   const compiledRules = compileEncryptionRules(rules);
 
-  const branches = options.inputStore.loadPlainFile(options.input);
+  const branches = parseWithFileName(options.fileName, () => options.inputStore.loadPlainFile(options.input));
   if (branches.length === 0) {
     throw new AzkvError('ERR_INVALID_INPUT', `'${options.fileName}' is empty: it must contain at least one document`, {
       exitCode: ExitCode.NeedAtLeastOneDocument,
@@ -95,10 +129,11 @@ export async function encryptDocument(options: EncryptDocumentOptions): Promise<
   metadata.lastModified = formatLastModified(options.now ?? new Date());
   metadata.mac = encryptMac(encrypted.mac, dataKey, metadata.lastModified, cipher);
 
-  return options.outputStore.emitEncryptedFile(
+  const output = options.outputStore.emitEncryptedFile(
     { branches: encrypted.branches, metadata: metadataToBranch(metadata) },
     options.indent === undefined ? {} : { indent: options.indent },
   );
+  return { output, warnings };
 }
 
 /** Gives an error from the tree walk the exit status sops uses for that step. */
@@ -111,4 +146,28 @@ export function withExitCode(error: unknown, exitCode: number, context: string):
   }
   const message = error instanceof Error ? error.message : String(error);
   return new AzkvError('ERR_INVALID_INPUT', `${context}: ${message}`, { exitCode, cause: error });
+}
+
+/**
+ * Runs a store's parser and puts the file name in front of its error, since
+ * stores only know line and column.
+ */
+export function parseWithFileName<T>(fileName: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof AzkvError) {
+      return rethrowWithFileName(error, fileName);
+    }
+    throw error;
+  }
+}
+
+function rethrowWithFileName(error: AzkvError, fileName: string): never {
+  const wrapped = new AzkvError(error.code, `${fileName}: ${error.message}`, {
+    exitCode: error.exitCode,
+    cause: error,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
+  throw wrapped;
 }

@@ -9,7 +9,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const candidates = [
   process.env['AZKV_INTEROP_FIXTURES'],
   path.resolve(here, '../../../../../shared/fixtures/sops-interop'),
-  '/work/shared/fixtures/sops-interop',
 ].filter((candidate): candidate is string => candidate !== undefined && candidate !== '');
 
 export function interopDir(): string {
