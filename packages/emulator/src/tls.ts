@@ -112,6 +112,7 @@ async function readUsableCertificate(
   } catch (error) {
     throw new Error(
       `Invalid certificate in ${certFile}: ${(error as Error).message}. Delete the file to let the emulator create a new one.`,
+      { cause: error },
     );
   }
   const renewAt = Date.parse(certificate.validTo) - RENEW_BEFORE_DAYS * DAY_MS;
@@ -127,6 +128,7 @@ function parsePrivateKey(keyPem: string, keyFile: string) {
   } catch (error) {
     throw new Error(
       `Invalid private key in ${keyFile}: ${(error as Error).message}. Delete the file to let the emulator create a new one.`,
+      { cause: error },
     );
   }
 }

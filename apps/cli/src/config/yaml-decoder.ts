@@ -176,7 +176,7 @@ export class GoStyleDecoder {
    * but nested lists and mappings are reduced to their Go type name, since
    * sops rejects them in key fields without looking inside.
    */
-  any(node: YamlNode, path: string): GoValue {
+  any(node: YamlNode, _path: string): GoValue {
     return this.visit(node, (target) => {
       if (isSeq(target)) {
         return { kind: 'list', items: target.items.map((item) => this.visit(item as YamlNode, (element) => this.shallowValue(element))) };

@@ -301,7 +301,7 @@ export function scanBlockScalar(scanner: Scanner, literal: boolean): Token {
     } else {
       value += leadingBreak;
     }
-    leadingBreak = '';
+
     value += trailingBreaks;
     leadingBlank = isBlank(r.peek());
     while (!isBreakOrEnd(r.peek())) {
