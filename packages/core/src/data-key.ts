@@ -15,6 +15,12 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** One line per failed key; the key is named once even when its error names it too. */
+function failureLine(key: MasterKey, error: unknown): string {
+  const message = reason(error);
+  return message.includes(key.description) ? `- ${message}` : `- ${key.description}: ${message}`;
+}
+
 /**
  * Wraps the data key with every master key of every group.
  * Throws ERR_KEY_ACCESS (exit 128) naming each key that failed.
@@ -37,7 +43,7 @@ export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Prom
       try {
         await key.encrypt(dataKey);
       } catch (error) {
-        failures.push(`- ${key.description}: ${reason(error)}`);
+        failures.push(failureLine(key, error));
       }
     }
   }
@@ -64,7 +70,7 @@ async function unwrapFromGroup(group: KeyGroup, failures: string[]): Promise<Uin
       }
       return dataKey;
     } catch (error) {
-      failures.push(`- ${key.description}: ${reason(error)}`);
+      failures.push(failureLine(key, error));
     }
   }
   return undefined;
