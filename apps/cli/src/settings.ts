@@ -63,6 +63,8 @@ export interface EncryptFlags {
   azureKv: string | undefined;
   rules: Partial<EncryptionRules>;
   macOnlyEncrypted: boolean;
+  /** `--shamir-secret-sharing-threshold`; wins over the creation rule's. */
+  shamirThreshold?: number | undefined;
 }
 
 /** What to encrypt with, merged from the flags and the matching creation rule. */
@@ -109,8 +111,9 @@ export function resolveEncryptSettings(
   }
   rules.macOnlyEncrypted = flags.macOnlyEncrypted || rule?.rules.macOnlyEncrypted === true;
 
+  const shamirThreshold = flags.shamirThreshold ?? rule?.shamirThreshold ?? 0;
   if (flags.azureKv !== undefined && flags.azureKv !== '') {
-    return { keyGroups: [azure.fromUrls(flags.azureKv)], shamirThreshold: rule?.shamirThreshold ?? 0, rules };
+    return { keyGroups: [azure.fromUrls(flags.azureKv)], shamirThreshold, rules };
   }
   if (rule === undefined) {
     throw new AzkvError(
@@ -134,5 +137,5 @@ export function resolveEncryptSettings(
     ...group.azureKeyUrls.flatMap((url) => azure.fromUrls(url)),
     ...group.azureKeys.map((key) => azure.fromKeyId({ vaultUrl: key.vaultUrl, name: key.name, ...(key.version === '' ? {} : { version: key.version }) })),
   ]);
-  return { keyGroups, shamirThreshold: rule.shamirThreshold, rules };
+  return { keyGroups, shamirThreshold, rules };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AzkvError, ExitCode } from './errors.js';
 import type { KeyGroup, MasterKey } from './keys.js';
 import type { Metadata } from './metadata.js';
+import { combineShares, splitSecret } from './shamir.js';
 
 /** sops data keys are 32 bytes: an AES-256 key. */
 export const DATA_KEY_BYTES = 32;
@@ -22,8 +23,10 @@ function failureLine(key: MasterKey, error: unknown): string {
 }
 
 /**
- * Wraps the data key with every master key of every group.
- * Throws ERR_KEY_ACCESS (exit 128) naming each key that failed.
+ * Wraps the data key with every master key of every group. With several
+ * groups each gets a Shamir share instead, and a `shamirThreshold` of 0 is
+ * set to the number of groups. Throws ERR_KEY_ACCESS (exit 128) naming each
+ * key that failed.
  */
 export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Promise<void> {
   if (metadata.keyGroups.length === 0 || metadata.keyGroups.some((group) => group.length === 0)) {
@@ -32,16 +35,21 @@ export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Prom
       hint: 'pass --azure-kv with a key URL, or set SOPS_AZURE_KEYVAULT_URLS',
     });
   }
+  // One group gets the data key itself; several groups get one Shamir share
+  // each, and the threshold defaults to all groups, as in sops.
+  let parts: Uint8Array[] = [dataKey];
   if (metadata.keyGroups.length > 1) {
-    // TODO: split the data key with Shamir's secret sharing for several key groups.
-    throw new AzkvError('ERR_NO_KEYS', 'files with more than one key group are not supported yet');
+    if (metadata.shamirThreshold === 0) {
+      metadata.shamirThreshold = metadata.keyGroups.length;
+    }
+    parts = splitSecret(dataKey, metadata.keyGroups.length, metadata.shamirThreshold);
   }
 
   const failures: string[] = [];
-  for (const group of metadata.keyGroups) {
+  for (const [index, group] of metadata.keyGroups.entries()) {
     for (const key of group) {
       try {
-        await key.encrypt(dataKey);
+        await key.encrypt(parts[index]!);
       } catch (error) {
         failures.push(failureLine(key, error));
       }
@@ -54,7 +62,7 @@ export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Prom
   }
 }
 
-async function unwrapFromGroup(group: KeyGroup, failures: string[]): Promise<Uint8Array | undefined> {
+async function unwrapFromGroup(group: KeyGroup, failures: string[], expectedLength: number): Promise<Uint8Array | undefined> {
   // Usable keys first, in stored order; keys of unsupported types only report why they were skipped.
   const ordered: MasterKey[] = [...group.filter((key) => key.usable), ...group.filter((key) => !key.usable)];
   for (const key of ordered) {
@@ -64,8 +72,8 @@ async function unwrapFromGroup(group: KeyGroup, failures: string[]): Promise<Uin
     }
     try {
       const dataKey = await key.decrypt();
-      if (dataKey.length !== DATA_KEY_BYTES) {
-        failures.push(`- ${key.description}: the unwrapped data key has ${dataKey.length} bytes, expected ${DATA_KEY_BYTES}`);
+      if (dataKey.length !== expectedLength) {
+        failures.push(`- ${key.description}: the unwrapped data key has ${dataKey.length} bytes, expected ${expectedLength}`);
         continue;
       }
       return dataKey;
@@ -77,24 +85,45 @@ async function unwrapFromGroup(group: KeyGroup, failures: string[]): Promise<Uin
 }
 
 /**
- * Recovers the data key, trying every usable master key in order until one
- * works. Throws ERR_KEY_ACCESS (exit 128) listing each key's failure.
+ * Recovers the data key, trying every usable master key of a group in order
+ * until one works. With several key groups, each opened group gives a Shamir
+ * share and `shamirThreshold` shares are combined. Throws ERR_KEY_ACCESS
+ * (exit 128) listing each key's failure.
  */
 export async function unwrapDataKey(metadata: Metadata): Promise<Uint8Array> {
-  if (metadata.keyGroups.length > 1) {
-    // TODO: combine Shamir shares when a file has several key groups.
-    throw new AzkvError('ERR_KEY_ACCESS', 'files with more than one key group are not supported yet', {
+  const groups = metadata.keyGroups;
+  if (groups.length <= 1) {
+    const failures: string[] = [];
+    const dataKey = await unwrapFromGroup(groups[0] ?? [], failures, DATA_KEY_BYTES);
+    if (dataKey !== undefined) {
+      return dataKey;
+    }
+    const detail = failures.length > 0 ? failures.join('\n') : '- the file lists no master keys';
+    throw new AzkvError('ERR_KEY_ACCESS', `could not retrieve the data key; every master key failed:\n${detail}`, {
       exitCode: ExitCode.CouldNotRetrieveKey,
     });
   }
-  const failures: string[] = [];
-  const group = metadata.keyGroups[0] ?? [];
-  const dataKey = await unwrapFromGroup(group, failures);
-  if (dataKey !== undefined) {
-    return dataKey;
+
+  // Several groups: every group that can be opened yields a Shamir share.
+  const threshold = metadata.shamirThreshold === 0 ? groups.length : metadata.shamirThreshold;
+  const shares: Uint8Array[] = [];
+  const report: string[] = [];
+  for (const [index, group] of groups.entries()) {
+    const failures: string[] = [];
+    const share = await unwrapFromGroup(group, failures, DATA_KEY_BYTES + 1);
+    if (share !== undefined) {
+      shares.push(share);
+      report.push(`key group ${index + 1}: recovered`);
+    } else {
+      report.push(`key group ${index + 1}: failed`, ...failures.map((line) => `  ${line}`));
+    }
   }
-  const detail = failures.length > 0 ? failures.join('\n') : '- the file lists no master keys';
-  throw new AzkvError('ERR_KEY_ACCESS', `could not retrieve the data key; every master key failed:\n${detail}`, {
-    exitCode: ExitCode.CouldNotRetrieveKey,
-  });
+  if (shares.length < threshold) {
+    throw new AzkvError(
+      'ERR_KEY_ACCESS',
+      `could not retrieve the data key: ${shares.length} of ${groups.length} key groups opened, but ${threshold} are needed:\n${report.join('\n')}`,
+      { exitCode: ExitCode.CouldNotRetrieveKey },
+    );
+  }
+  return combineShares(shares);
 }

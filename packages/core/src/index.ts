@@ -11,3 +11,4 @@ export * from './rules.js';
 export * from './walk.js';
 export * from './tree-cipher.js';
 export * from './mac.js';
+export * from './shamir.js';

@@ -102,3 +102,39 @@ describe('data key', () => {
     await expect(wrapDataKey(metadataWith(), generateDataKey())).rejects.toMatchObject({ code: 'ERR_NO_KEYS', exitCode: 111 });
   });
 });
+
+describe('key groups', () => {
+  function groupsMetadata(groups: MasterKey[][], threshold: number): Metadata {
+    return { ...metadataWith(), keyGroups: groups, shamirThreshold: threshold };
+  }
+
+  it('splits the data key across groups and recovers it from a quorum', async () => {
+    const keys = [new MemoryKey('g1'), new MemoryKey('g2'), new MemoryKey('g3')];
+    const metadata = groupsMetadata(keys.map((key) => [key]), 2);
+    const dataKey = generateDataKey();
+
+    await wrapDataKey(metadata, dataKey);
+    expect(keys.every((key) => key.stored?.length === 33)).toBe(true);
+
+    const reopened = groupsMetadata([[new MemoryKey('g1', 'Forbidden')], [keys[1]!], [keys[2]!]], 2);
+    expect(Buffer.from(await unwrapDataKey(reopened)).equals(Buffer.from(dataKey))).toBe(true);
+  });
+
+  it('defaults the threshold to every group', async () => {
+    const metadata = groupsMetadata([[new MemoryKey('a')], [new MemoryKey('b')]], 0);
+    await wrapDataKey(metadata, generateDataKey());
+    expect(metadata.shamirThreshold).toBe(2);
+  });
+
+  it('reports each group when too few open', async () => {
+    const keys = [new MemoryKey('g1'), new MemoryKey('g2')];
+    const metadata = groupsMetadata(keys.map((key) => [key]), 2);
+    await wrapDataKey(metadata, generateDataKey());
+
+    const reopened = groupsMetadata([[keys[0]!], [new MemoryKey('g2', 'Forbidden')]], 2);
+    await expect(unwrapDataKey(reopened)).rejects.toMatchObject({
+      exitCode: 128,
+      message: expect.stringMatching(/1 of 2 key groups opened, but 2 are needed[\s\S]*key group 2: failed[\s\S]*g2: Forbidden/),
+    });
+  });
+});

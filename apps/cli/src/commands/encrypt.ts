@@ -32,6 +32,10 @@ export default class Encrypt extends AzkvCommand {
     'unencrypted-comment-regex': Flags.string({ description: 'leave values after a comment matching this RE2 regex unencrypted' }),
     'encrypted-comment-regex': Flags.string({ description: 'encrypt only values after a comment matching this RE2 regex' }),
     'mac-only-encrypted': Flags.boolean({ description: 'compute the MAC over encrypted values only', default: false }),
+    'shamir-secret-sharing-threshold': Flags.integer({
+      description: 'number of key groups needed to decrypt, for files with several key groups (default: all groups)',
+      min: 1,
+    }),
   };
 
   async run(): Promise<void> {
@@ -58,6 +62,7 @@ export default class Encrypt extends AzkvCommand {
           encryptedCommentRegex: flags['encrypted-comment-regex'],
         },
         macOnlyEncrypted: flags['mac-only-encrypted'],
+        shamirThreshold: flags['shamir-secret-sharing-threshold'],
       },
       loaded,
       fileName,
