@@ -67,7 +67,7 @@ export interface EncryptFlags {
   shamirThreshold?: number | undefined;
 }
 
-/** What to encrypt with, merged from the flags and the matching creation rule. */
+/** The keys and rules of one encryption, merged from the flags and the matching creation rule. */
 export interface EncryptSettings {
   keyGroups: KeyGroup[];
   shamirThreshold: number;

@@ -16,7 +16,7 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One line per failed key; the key is named once even when its error names it too. */
+/** Formats one line per failed key, naming the key once even when its error names it too. */
 function failureLine(key: MasterKey, error: unknown): string {
   const message = reason(error);
   return message.includes(key.description) ? `- ${message}` : `- ${key.description}: ${message}`;
