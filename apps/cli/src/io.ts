@@ -64,9 +64,28 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
   }
 }
 
-/** Writes to standard output and waits until the data is handed to the OS. */
+/**
+ * Writes to standard output and waits until the data is handed to the OS. A
+ * reader that closed the pipe early (`azkv decrypt f | head`) is not an
+ * error: the rest of the output is dropped.
+ */
 export async function writeStdout(data: Uint8Array): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    process.stdout.write(data, (error) => (error ? reject(error) : resolve()));
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EPIPE') {
+        resolve();
+        return;
+      }
+      reject(error);
+    };
+    process.stdout.once('error', onError);
+    process.stdout.write(data, (error) => {
+      process.stdout.off('error', onError);
+      if (error) {
+        onError(error);
+        return;
+      }
+      resolve();
+    });
   });
 }

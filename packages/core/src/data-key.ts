@@ -25,8 +25,9 @@ function failureLine(key: MasterKey, error: unknown): string {
 /**
  * Wraps the data key with every master key of every group. With several
  * groups each gets a Shamir share instead, and a `shamirThreshold` of 0 is
- * set to the number of groups. Throws ERR_KEY_ACCESS (exit 128) naming each
- * key that failed.
+ * set to the number of groups. Throws ERR_KEY_ACCESS naming each key that
+ * failed, with exit status 1: sops 3.13.2 reports "Could not generate data
+ * key" as a generic error, unlike a failure to recover the data key (128).
  */
 export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Promise<void> {
   if (metadata.keyGroups.length === 0 || metadata.keyGroups.some((group) => group.length === 0)) {
@@ -57,7 +58,7 @@ export async function wrapDataKey(metadata: Metadata, dataKey: Uint8Array): Prom
   }
   if (failures.length > 0) {
     throw new AzkvError('ERR_KEY_ACCESS', `could not encrypt the data key with these master keys:\n${failures.join('\n')}`, {
-      exitCode: ExitCode.CouldNotRetrieveKey,
+      exitCode: ExitCode.ErrorGeneric,
     });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * @azkv/formats: the stores that read and write sops files (YAML, JSON,
- * dotenv, INI and binary) and the registry that picks one by name or path.
+ * dotenv, INI and binary), the registry that picks one by name or path, and
+ * the format plugins that add stores to it.
  * Importing this module has no side effects; the default registry is built on
  * first use.
  */
@@ -33,3 +34,9 @@ export {
   type RegisterOptions,
   type StoreRegistryOptions,
 } from './registry.js';
+export {
+  listFormatPlugins,
+  registerFormatPlugin,
+  unregisterFormatPlugin,
+  type FormatPlugin,
+} from './plugins.js';

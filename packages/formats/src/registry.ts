@@ -3,6 +3,7 @@ import { createBinaryStore } from './binary/index.js';
 import { createDotenvStore } from './dotenv/index.js';
 import { createIniStore } from './ini/index.js';
 import { createJsonStore } from './json/index.js';
+import { addPluginStores, listFormatPlugins, type FormatPlugin } from './plugins.js';
 import type { Store } from './store.js';
 import { createYamlStore } from './yaml/index.js';
 
@@ -171,7 +172,13 @@ export interface DefaultStoresConfig {
 /**
  * Creates a registry with the sops built-in stores (yaml, json, dotenv, ini,
  * and binary as the fallback for unknown file endings) configured with
- * `config`. The CLI builds one per run, so that `.sops.yaml` settings apply.
+ * `config`, followed by the stores of every registered format plugin in
+ * plugin registration order. The CLI builds one per run, so that
+ * `.sops.yaml` settings apply.
+ *
+ * Throws AzkvError ERR_INVALID_INPUT naming the plugin when a plugin fails
+ * to create its stores, or when one of them takes a name or extension that
+ * is already registered and the plugin did not set `replaceExisting`.
  */
 export function createDefaultRegistry(config: DefaultStoresConfig = {}): StoreRegistry {
   const registry = new StoreRegistry({ fallback: 'binary' });
@@ -180,18 +187,36 @@ export function createDefaultRegistry(config: DefaultStoresConfig = {}): StoreRe
   registry.register(createDotenvStore());
   registry.register(createIniStore());
   registry.register(createBinaryStore(config.jsonBinary ?? {}));
+  for (const plugin of listFormatPlugins()) {
+    addPluginStores(registry, plugin, config);
+  }
   return registry;
 }
 
 let defaultRegistry: StoreRegistry | undefined;
+/** The plugins whose stores the default registry already contains. */
+const defaultRegistryPlugins = new Set<FormatPlugin>();
 
 /**
  * Returns the process-wide registry with the built-in stores in their
- * default configuration, creating it on first use. Importing the package
+ * default configuration, creating it on first use. Plugins registered after
+ * it was created are added on the next call. Importing the package
  * registers nothing.
  */
 export function getDefaultRegistry(): StoreRegistry {
-  defaultRegistry ??= createDefaultRegistry();
+  if (defaultRegistry === undefined) {
+    const plugins = listFormatPlugins();
+    defaultRegistry = createDefaultRegistry();
+    for (const plugin of plugins) {
+      defaultRegistryPlugins.add(plugin);
+    }
+  }
+  for (const plugin of listFormatPlugins()) {
+    if (!defaultRegistryPlugins.has(plugin)) {
+      addPluginStores(defaultRegistry, plugin, {});
+      defaultRegistryPlugins.add(plugin);
+    }
+  }
   return defaultRegistry;
 }
 

@@ -9,7 +9,7 @@ import { checkStoreOptions, createRegistry, loadSopsConfig } from '../settings.j
 
 export default class Decrypt extends AzkvCommand {
   static override args = {
-    file: Args.string({ description: 'the encrypted file to decrypt', required: false }),
+    file: Args.string({ description: 'the encrypted file to decrypt; standard input when omitted', required: false, ignoreStdin: true }),
   };
 
   static override description = 'Decrypt a sops file whose data key an Azure Key Vault key wraps.';
@@ -30,8 +30,13 @@ export default class Decrypt extends AzkvCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Decrypt);
     checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
-    const input = await readInput(args.file);
-    const fileName = flags['filename-override'] ?? input.fileName;
+    const input = await readInput({
+      file: args.file,
+      inPlace: flags['in-place'],
+      filenameOverride: flags['filename-override'],
+      requireFilenameOverride: false,
+    });
+    const fileName = input.formatName;
 
     const loaded = await loadSopsConfig(flags.config);
     if (loaded.warning !== undefined) {
@@ -43,7 +48,7 @@ export default class Decrypt extends AzkvCommand {
 
     const result = await decryptDocument({
       input: input.content,
-      fileName: args.file ?? input.fileName,
+      fileName: args.file ?? 'standard input',
       inputStore: stores.input,
       outputStore: stores.output,
       keySources: [azureKeySource()],

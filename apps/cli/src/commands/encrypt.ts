@@ -9,7 +9,7 @@ import { checkStoreOptions, createRegistry, loadSopsConfig, resolveEncryptSettin
 
 export default class Encrypt extends AzkvCommand {
   static override args = {
-    file: Args.string({ description: 'the plaintext file to encrypt', required: false }),
+    file: Args.string({ description: 'the plaintext file to encrypt; standard input when omitted (needs --filename-override)', required: false, ignoreStdin: true }),
   };
 
   static override description = 'Encrypt a file with Azure Key Vault keys, in the sops file format.';
@@ -41,8 +41,13 @@ export default class Encrypt extends AzkvCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Encrypt);
     checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
-    const input = await readInput(args.file);
-    const fileName = flags['filename-override'] ?? input.fileName;
+    const input = await readInput({
+      file: args.file,
+      inPlace: flags['in-place'],
+      filenameOverride: flags['filename-override'],
+      requireFilenameOverride: true,
+    });
+    const fileName = input.formatName;
 
     const loaded = await loadSopsConfig(flags.config);
     if (loaded.warning !== undefined) {
@@ -72,7 +77,7 @@ export default class Encrypt extends AzkvCommand {
 
     const result = await encryptDocument({
       input: input.content,
-      fileName: args.file ?? input.fileName,
+      fileName: args.file ?? 'standard input',
       inputStore: stores.input,
       outputStore: stores.output,
       ...settings,

@@ -39,7 +39,13 @@ export interface DecryptDocumentResult {
  * told not to, and emit the plaintext.
  */
 export async function decryptDocument(options: DecryptDocumentOptions): Promise<DecryptDocumentResult> {
-  const document = parseWithFileName(options.fileName, () => options.inputStore.loadEncryptedFile(options.input));
+  // sops returns load errors of encrypted files without an exit code of
+  // their own, so they exit with the generic status 1.
+  const document = parseWithFileName(
+    options.fileName,
+    () => options.inputStore.loadEncryptedFile(options.input),
+    ExitCode.ErrorGeneric,
+  );
   const factories = new Map(options.keySources.map((source) => [source.type, source]));
   const metadata = metadataFromBranch(document.metadata, factories);
 

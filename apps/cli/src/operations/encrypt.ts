@@ -150,22 +150,22 @@ export function withExitCode(error: unknown, exitCode: number, context: string):
 
 /**
  * Runs a store's parser and puts the file name in front of its error, since
- * stores only know line and column.
+ * stores only know line and column. `exitCode` replaces the error's status.
  */
-export function parseWithFileName<T>(fileName: string, parse: () => T): T {
+export function parseWithFileName<T>(fileName: string, parse: () => T, exitCode?: number): T {
   try {
     return parse();
   } catch (error) {
     if (error instanceof AzkvError) {
-      return rethrowWithFileName(error, fileName);
+      return rethrowWithFileName(error, fileName, exitCode ?? error.exitCode);
     }
     throw error;
   }
 }
 
-function rethrowWithFileName(error: AzkvError, fileName: string): never {
+function rethrowWithFileName(error: AzkvError, fileName: string, exitCode: number): never {
   const wrapped = new AzkvError(error.code, `${fileName}: ${error.message}`, {
-    exitCode: error.exitCode,
+    exitCode,
     cause: error,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
   });

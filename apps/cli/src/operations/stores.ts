@@ -15,6 +15,10 @@ export interface StorePair {
  */
 export function selectStores(registry: StoreRegistry, fileName: string, inputType?: string, outputType?: string): StorePair {
   const input = inputType === undefined ? registry.forPath(fileName) : registry.get(inputType);
-  const output = outputType === undefined ? registry.forPath(fileName) : registry.get(outputType);
-  return { input, output };
+  if (outputType !== undefined) {
+    return { input, output: registry.get(outputType) };
+  }
+  // Standard input without --filename-override has no name to go by, so the
+  // output keeps the input format instead of falling back to binary.
+  return { input, output: fileName === '' ? input : registry.forPath(fileName) };
 }

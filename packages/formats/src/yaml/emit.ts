@@ -24,6 +24,8 @@ interface OutNode {
   kind: 'mapping' | 'sequence' | 'scalar';
   value: string;
   style: WriteStyle;
+  /** Explicit tag of a scalar, such as `!!binary`. */
+  tag?: string;
   content: OutNode[];
   head: string;
   line: string;
@@ -71,6 +73,35 @@ function stringNode(text: string, path: string[]): OutNode {
   return node('scalar', text, style);
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Encodes bytes as go-yaml's encodeBase64: standard base64 on one line when
+ * it is shorter than 70 characters, otherwise in lines of 70 characters that
+ * each end with a line break.
+ */
+function encodeGoYamlBase64(bytes: Uint8Array): string {
+  const LINE_LENGTH = 70;
+  const encoded = Buffer.from(bytes).toString('base64');
+  if (encoded.length < LINE_LENGTH) {
+    return encoded;
+  }
+  const lines: string[] = [];
+  for (let start = 0; start < encoded.length; start += LINE_LENGTH) {
+    lines.push(`${encoded.slice(start, start + LINE_LENGTH)}\n`);
+  }
+  return lines.join('');
+}
+
 /** Builds the node `yaml.Node.Encode(value)` gives for a leaf. */
 function scalarNode(value: TreeValue, path: string[]): OutNode {
   if (value === null) {
@@ -100,7 +131,13 @@ function scalarNode(value: TreeValue, path: string[]): OutNode {
     return node('scalar', value.text);
   }
   if (value instanceof Uint8Array) {
-    // go-yaml encodes a Go []byte as a sequence of its byte values.
+    if (!isUtf8(value)) {
+      // sops decrypts a str value whose bytes are not UTF-8 into a Go string
+      // with invalid UTF-8, which go-yaml writes as base64 tagged !!binary.
+      const encoded = encodeGoYamlBase64(value);
+      return { ...node('scalar', encoded, encoded.includes('\n') ? 'literal' : 'plain'), tag: '!!binary' };
+    }
+    // go-yaml encodes a Go []byte (sops type bytes) as a sequence of its byte values.
     const sequence = node('sequence');
     sequence.content = Array.from(value, (byte) => node('scalar', String(byte)));
     return sequence;
@@ -188,7 +225,15 @@ function nodeEvents(target: OutNode, tail: string, events: EmitEvent[]): void {
   switch (target.kind) {
     case 'scalar':
       events.push(
-        event('scalar', { value: target.value, style: target.style, head: target.head, line: target.line, foot: target.foot, tail }),
+        event('scalar', {
+          value: target.value,
+          style: target.style,
+          head: target.head,
+          line: target.line,
+          foot: target.foot,
+          tail,
+          ...(target.tag === undefined ? {} : { tag: target.tag }),
+        }),
       );
       return;
     case 'sequence':

@@ -16,6 +16,8 @@ export interface EmitEvent {
   line: string;
   foot: string;
   tail: string;
+  /** Explicit tag written before a scalar, in short form such as `!!binary`. Absent when the scalar has none. */
+  tag?: string;
 }
 
 type State =
@@ -308,6 +310,9 @@ export class YamlEmitter {
 
   private emitScalar(event: EmitEvent): void {
     const style = selectStyle(event.style, this.scalar, event.value, this.simpleKeyContext);
+    if (event.tag !== undefined) {
+      this.writeTag(event.tag);
+    }
     this.increaseIndent(true);
     switch (style) {
       case 'plain':
@@ -325,6 +330,21 @@ export class YamlEmitter {
     }
     this.popIndent();
     this.popState();
+  }
+
+  /** Writes a `!!` tag, as go-yaml's write_tag_handle and write_tag_content do for the default `!!` handle. */
+  private writeTag(tag: string): void {
+    if (!/^!![A-Za-z]+$/.test(tag)) {
+      throw new Error(`YAML emitter supports only !! tags with a name of letters, not ${JSON.stringify(tag)}`);
+    }
+    if (!this.whitespace) {
+      this.put(' ');
+    }
+    for (const c of tag) {
+      this.put(c);
+    }
+    this.whitespace = false;
+    this.indention = false;
   }
 
   private put(text: string): void {
