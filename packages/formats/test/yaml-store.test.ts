@@ -128,6 +128,14 @@ describe('YAML load errors', () => {
     expect((error as ParseError).line).toBe(3);
   });
 
+  it('reports the earliest repeated key first', () => {
+    // go-yaml checks key pairs in order, so `a` (first at line 1) is
+    // reported before `b`, although `b` repeats earlier in the file.
+    const error = thrown(() => load('a: 1\nb: 2\nb: 3\na: 4\n'));
+    expect(error.message).toContain('mapping key "a" already defined at line 1');
+    expect((error as ParseError).line).toBe(4);
+  });
+
   const rejected: Array<[string, string, string]> = [
     ['non-string key', '1: x\n', "the mapping key '1' is an integer"],
     ['uint64 value', 'a: 18446744073709551615\n', 'larger than 9223372036854775807'],

@@ -107,14 +107,28 @@ export class DecodeChecker {
 
   private checkMapping(node: YamlNode): void {
     const content = node.content;
+    // go-yaml compares every pair of keys and reports, first, the earliest key
+    // that repeats, at its second occurrence. One pass with a map finds the
+    // same pair without the quadratic scan, which large files made slow.
+    const firstSeen = new Map<string, { node: YamlNode; index: number }>();
+    let duplicate: { first: YamlNode; second: YamlNode; firstIndex: number } | undefined;
     for (let i = 0; i < content.length; i += 2) {
-      const first = content[i];
-      for (let j = i + 2; j < content.length; j += 2) {
-        const other = content[j];
-        if (first !== undefined && other !== undefined && first.kind === other.kind && first.value === other.value) {
-          throw this.fail(other, `mapping key "${other.value}" already defined at line ${first.line}`);
-        }
+      const key = content[i];
+      if (key === undefined) {
+        continue;
       }
+      const identity = `${key.kind}\u0000${key.value}`;
+      const first = firstSeen.get(identity);
+      if (first === undefined) {
+        firstSeen.set(identity, { node: key, index: i });
+        continue;
+      }
+      if (duplicate === undefined || first.index < duplicate.firstIndex) {
+        duplicate = { first: first.node, second: key, firstIndex: first.index };
+      }
+    }
+    if (duplicate !== undefined) {
+      throw this.fail(duplicate.second, `mapping key "${duplicate.second.value}" already defined at line ${duplicate.first.line}`);
     }
     let merge: YamlNode | undefined;
     for (let i = 0; i + 1 < content.length; i += 2) {
