@@ -58,7 +58,17 @@ export function additionalDataForPath(path: readonly string[]): string {
  *   the tree model, and whatever the visitor throws.
  */
 export function walkTree(branches: TreeBranches, visit: LeafVisitor): TreeBranches {
-  return branches.map((root) => walkBranch(root, [], [], visit));
+  return branches.map((root, index) => {
+    try {
+      return walkBranch(root, [], [], visit);
+    } catch (error) {
+      // Paths repeat across the documents of a YAML stream, so name the document.
+      if (branches.length > 1 && error instanceof Error) {
+        error.message = `document ${index + 1} of ${branches.length}: ${error.message}`;
+      }
+      throw error;
+    }
+  });
 }
 
 function walkBranch(node: TreeBranch, path: string[], outer: string[][], visit: LeafVisitor): TreeBranch {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { decryptTree, encryptTree } from '../src/tree-cipher.js';
 import { Comment, FloatValue, Timestamp, branch, list, type TreeBranch, type TreeItem, type TreeValue } from '../src/tree.js';
 import { additionalDataForPath, walkTree, type WalkLeaf } from '../src/walk.js';
+import { AzkvError } from '../src/errors.js';
 import { toJsonNode } from './helpers/tree-json.js';
 
 interface Visit {
@@ -162,5 +163,20 @@ describe('encrypt and decrypt round trip', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('walkTree errors', () => {
+  it('names the document in a stream', () => {
+    const documents = [branch([{ key: 'a', value: 'x' }]), branch([{ key: 'b', value: 'y' }])];
+    const failOnB = (leaf: unknown, path: readonly string[]): never | typeof leaf => {
+      if (path[0] === 'b') {
+        throw new AzkvError('ERR_DECRYPT_VALUE', 'bad value at "b:"');
+      }
+      return leaf;
+    };
+
+    expect(() => walkTree(documents, failOnB as never)).toThrow('document 2 of 2: bad value at "b:"');
+    expect(() => walkTree([documents[1]!], failOnB as never)).toThrow(/^bad value at "b:"$/);
   });
 });
