@@ -19,7 +19,7 @@ function fakeStore(name: string, extensions: string[]): Store {
   };
 }
 
-function fakePlugin(name: string, stores: () => Store[], replaceExisting?: boolean): FormatPlugin {
+function fakePlugin(name: string, stores: (config: DefaultStoresConfig) => Store[], replaceExisting?: boolean): FormatPlugin {
   return { name, createStores: stores, ...(replaceExisting === undefined ? {} : { replaceExisting }) };
 }
 
