@@ -12,6 +12,8 @@ import {
   type StoreName,
   type StoreOptions,
 } from './config/index.js';
+import { selectStores, type StorePair } from './operations/stores.js';
+import { checkOutputFlags, readInput, type CommandInput } from './runtime.js';
 
 /** The `.sops.yaml` in effect for one run, if any. */
 export interface LoadedConfig {
@@ -138,4 +140,49 @@ export function resolveEncryptSettings(
     ...group.azureKeys.map((key) => azure.fromKeyId({ vaultUrl: key.vaultUrl, name: key.name, ...(key.version === '' ? {} : { version: key.version }) })),
   ]);
   return { keyGroups, shamirThreshold, rules };
+}
+
+/** The flags that every file command shares (see `fileFlags`). */
+export interface FileCommandFlags {
+  'in-place': boolean;
+  output?: string | undefined;
+  'filename-override'?: string | undefined;
+  'input-type'?: string | undefined;
+  'output-type'?: string | undefined;
+  config?: string | undefined;
+  indent?: number | undefined;
+}
+
+/** Everything a file command has prepared before it encrypts or decrypts. */
+export interface PreparedFileCommand {
+  input: CommandInput;
+  loaded: LoadedConfig;
+  stores: StorePair;
+}
+
+/**
+ * Runs the steps every file command starts with, in sops' order: check the
+ * output flags, read the input, load `.sops.yaml`, and choose the stores.
+ * Configuration warnings go to `warn`.
+ */
+export async function prepareFileCommand(
+  file: string | undefined,
+  flags: FileCommandFlags,
+  options: { requireFilenameOverride: boolean; warn: (message: string) => void },
+): Promise<PreparedFileCommand> {
+  checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
+  const input = await readInput({
+    file,
+    inPlace: flags['in-place'],
+    filenameOverride: flags['filename-override'],
+    requireFilenameOverride: options.requireFilenameOverride,
+  });
+
+  const loaded = await loadSopsConfig(flags.config);
+  if (loaded.warning !== undefined) {
+    options.warn(loaded.warning);
+  }
+  const registry = createRegistry(loaded.config, flags.indent);
+  const stores = selectStores(registry, input.formatName, flags['input-type'], flags['output-type']);
+  return { input, loaded, stores };
 }

@@ -3,9 +3,8 @@ import { azureKeySource } from '@azkv/azure';
 import { AzkvCommand } from '../base-command.js';
 import { fileFlags } from '../flags.js';
 import { decryptDocument } from '../operations/decrypt.js';
-import { selectStores } from '../operations/stores.js';
-import { checkOutputFlags, readInput, writeResult } from '../runtime.js';
-import { checkStoreOptions, createRegistry, loadSopsConfig } from '../settings.js';
+import { writeResult } from '../runtime.js';
+import { checkStoreOptions, prepareFileCommand } from '../settings.js';
 
 export default class Decrypt extends AzkvCommand {
   static override args = {
@@ -29,21 +28,10 @@ export default class Decrypt extends AzkvCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Decrypt);
-    checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
-    const input = await readInput({
-      file: args.file,
-      inPlace: flags['in-place'],
-      filenameOverride: flags['filename-override'],
+    const { input, loaded, stores } = await prepareFileCommand(args.file, flags, {
       requireFilenameOverride: false,
+      warn: (message) => this.logToStderr(`azkv: warning: ${message}`),
     });
-    const fileName = input.formatName;
-
-    const loaded = await loadSopsConfig(flags.config);
-    if (loaded.warning !== undefined) {
-      this.logToStderr(`azkv: warning: ${loaded.warning}`);
-    }
-    const registry = createRegistry(loaded.config, flags.indent);
-    const stores = selectStores(registry, fileName, flags['input-type'], flags['output-type']);
     checkStoreOptions(stores.output, loaded.config, flags.indent);
 
     const result = await decryptDocument({

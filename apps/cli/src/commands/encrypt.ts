@@ -3,9 +3,8 @@ import { azureKeySource, KEY_URLS_ENV_VAR } from '@azkv/azure';
 import { AzkvCommand } from '../base-command.js';
 import { fileFlags } from '../flags.js';
 import { encryptDocument } from '../operations/encrypt.js';
-import { selectStores } from '../operations/stores.js';
-import { checkOutputFlags, readInput, writeResult } from '../runtime.js';
-import { checkStoreOptions, createRegistry, loadSopsConfig, resolveEncryptSettings } from '../settings.js';
+import { writeResult } from '../runtime.js';
+import { checkStoreOptions, prepareFileCommand, resolveEncryptSettings } from '../settings.js';
 
 export default class Encrypt extends AzkvCommand {
   static override args = {
@@ -40,21 +39,10 @@ export default class Encrypt extends AzkvCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Encrypt);
-    checkOutputFlags({ inPlace: flags['in-place'], output: flags.output });
-    const input = await readInput({
-      file: args.file,
-      inPlace: flags['in-place'],
-      filenameOverride: flags['filename-override'],
+    const { input, loaded, stores } = await prepareFileCommand(args.file, flags, {
       requireFilenameOverride: true,
+      warn: (message) => this.logToStderr(`azkv: warning: ${message}`),
     });
-    const fileName = input.formatName;
-
-    const loaded = await loadSopsConfig(flags.config);
-    if (loaded.warning !== undefined) {
-      this.logToStderr(`azkv: warning: ${loaded.warning}`);
-    }
-    const registry = createRegistry(loaded.config, flags.indent);
-    const stores = selectStores(registry, fileName, flags['input-type'], flags['output-type']);
     const settings = resolveEncryptSettings(
       {
         azureKv: flags['azure-kv'],
@@ -70,7 +58,7 @@ export default class Encrypt extends AzkvCommand {
         shamirThreshold: flags['shamir-secret-sharing-threshold'],
       },
       loaded,
-      fileName,
+      input.formatName,
       azureKeySource(),
     );
     checkStoreOptions(stores.output, loaded.config, flags.indent);
