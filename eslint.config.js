@@ -1,6 +1,6 @@
 // Lint rules for every package. `@azkv/core` is the pure crypto and format
-// core, so it may not touch the file system, the network, the process or the
-// console; the other packages may.
+// core, so it may not use the file system, the network, the process or the
+// console. The other packages may.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -23,8 +23,8 @@ try {
   // The CLI gets only what a user's shell would have: the emulator's variables.
   const env = { ...process.env, ...emulator.env };
 
-  // The emulator runs in this process, so the CLI must run asynchronously:
-  // a synchronous spawn would block the emulator from answering.
+  // The emulator runs in this process, so the CLI must run asynchronously.
+  // A synchronous spawn would block the emulator's responses.
   const run = (args) =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,9 +2,9 @@ import { Command } from '@oclif/core';
 import { AzkvError, ExitCode } from '@azkv/core';
 
 /**
- * Shared error handling: an AzkvError prints its message and hint and exits
- * with its sops exit status; anything else is an internal error, printed with
- * its stack only when AZKV_DEBUG is set.
+ * The base of every command, with shared error handling. An AzkvError prints
+ * its message and hint and exits with its sops exit status. Anything else is
+ * an internal error, whose stack is printed only when AZKV_DEBUG is set.
  */
 export abstract class AzkvCommand extends Command {
   protected override async catch(error: Error & { code?: unknown; oclif?: { exit?: number } }): Promise<unknown> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AzkvError, ExitCode } from '@azkv/core';
 import { readInputFile, writeFileAtomic, writeStdout } from './io.js';
 
-/** Where a command writes its result. */
+/** The destination of a command's result. */
 export interface OutputTarget {
   inPlace?: boolean;
   output?: string;
@@ -19,7 +19,7 @@ export function checkOutputFlags(target: OutputTarget): void {
   }
 }
 
-/** How a command reads its input. */
+/** The input source of a command and the flags that affect it. */
 export interface InputOptions {
   /** The file argument; without one the command reads standard input, as sops does. */
   file: string | undefined;

@@ -38,8 +38,9 @@ const STORE_CONFIG_NAMES: Readonly<Record<string, StoreName>> = { yaml: 'yaml', 
 
 /**
  * Builds the store registry with the `stores` settings of `.sops.yaml` and
- * `--indent`. An invalid indentation only fails when the store that uses it
- * writes output, as in sops; call {@link checkStoreOptions} for that store.
+ * `--indent`. An invalid indentation is ignored here and reported by
+ * {@link checkStoreOptions} for the store that writes the output, so that, as
+ * in sops, it only fails when that store is used.
  */
 export function createRegistry(config: SopsConfig | undefined, indentFlag: number | undefined): StoreRegistry {
   const optionsFor = (name: StoreName): StoreOptions => {

@@ -95,8 +95,8 @@ function isKnownType(type: string): type is SopsValueType {
  *
  * Unlike sops, the stash is keyed by the exact plaintext bytes and type, not by
  * the typed value. An integer read from `007` is written as `7`, and sops would
- * reuse the IV for those different bytes; this class draws a new one, because
- * one GCM nonce must never protect two different plaintexts under one key.
+ * reuse the IV for those different bytes. This class draws a new IV instead,
+ * because one GCM nonce must never protect two different plaintexts under one key.
  */
 export class ValueCipher {
   readonly #stash = new Map<string, Uint8Array>();

@@ -10,8 +10,8 @@ export const SOPS_FORMAT_VERSION = '3.13.2';
 export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
 
 /**
- * Which values of a file are encrypted. sops allows at most one of the six
- * key and comment rules per file.
+ * The rules that select the encrypted values of a file. sops allows at most
+ * one of the six key and comment rules per file.
  */
 export interface EncryptionRules {
   unencryptedSuffix: string;
@@ -231,12 +231,20 @@ export function metadataFromBranch(node: TreeBranch, factories: ReadonlyMap<stri
 // ---------------------------------------------------------------------------
 // Writing
 
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Orders metadata field names as Go's `sort.Strings` does. Comparing UTF-16
+ * code units gives the same order as Go's bytewise comparison for the ASCII
+ * names sops uses.
+ */
+export function compareFieldNames(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
 }
 
 function entryToBranch(entry: KeyEntry): TreeBranch {
-  const sorted = [...entry].sort(([a], [b]) => compareNames(a, b));
+  const sorted = [...entry].sort(([a], [b]) => compareFieldNames(a, b));
   return branch(sorted.map(([name, value]) => ({ key: name, value: typeof value === 'string' ? value : entryToBranch(value) })));
 }
 
@@ -268,7 +276,7 @@ export function metadataToBranch(metadata: Metadata): TreeBranch {
     // Inside key_groups sops' struct has no omitempty on hc_vault and age, so
     // those two are written as empty lists.
     const groups = metadata.keyGroups.map((group) => {
-      const entries = groupItems(group, ['hc_vault', 'age']).sort(([a], [b]) => compareNames(a, b));
+      const entries = groupItems(group, ['hc_vault', 'age']).sort(([a], [b]) => compareFieldNames(a, b));
       return branch(entries.map(([key, value]) => ({ key, value })));
     });
     items.push(['key_groups', list(groups)]);
@@ -288,6 +296,6 @@ export function metadataToBranch(metadata: Metadata): TreeBranch {
   }
   items.push(['version', metadata.version]);
 
-  items.sort(([a], [b]) => compareNames(a, b));
+  items.sort(([a], [b]) => compareFieldNames(a, b));
   return branch(items.map(([key, value]) => ({ key, value })));
 }

@@ -41,8 +41,8 @@ export class Timestamp {
 
 /**
  * A floating-point leaf (sops type `float`). Plain JavaScript numbers are
- * floats too; this wrapper exists for stores that must keep the source text of
- * a number (JSON) while still encrypting the value sops would encrypt.
+ * floats too. This wrapper serves stores that keep the source text of a
+ * number, while the cipher still encrypts the value sops would encrypt.
  */
 export class FloatValue {
   readonly kind = 'float' as const;

@@ -2,13 +2,13 @@ import { AzkvError, branch, ExitCode, isBranch, isComment, type TreeBranch, type
 import { flattenBranch, unflattenBranch } from './flatten.js';
 import type { EncryptedDocument } from './store.js';
 
-/** The top-level key that holds the metadata. */
+/** The top-level key that contains the metadata. */
 export const METADATA_KEY = 'sops';
 /** The prefix of metadata keys in fully flattened stores (dotenv). */
 export const METADATA_PREFIX = `${METADATA_KEY}_`;
 
 /**
- * How a store embeds the metadata, as in sops' `stores/metadata.go`:
+ * The way a store embeds the metadata, as in sops' `stores/metadata.go`:
  * - `none`: a nested `sops` mapping (YAML, JSON, binary);
  * - `below-top`: a `sops` section holding flattened keys (INI);
  * - `full`: top-level keys with the `sops_` prefix (dotenv).

@@ -1,6 +1,7 @@
 import {
   AzkvError,
   branch,
+  compareFieldNames,
   isBranch,
   isComment,
   isList,
@@ -131,7 +132,7 @@ function convert(node: PlacementNode, path: string): TreeValue {
   }
   if (node.keys.size > 0) {
     // sops rebuilds unflattened maps with their keys sorted.
-    const names = [...node.keys.keys()].sort(compareCodeUnits);
+    const names = [...node.keys.keys()].sort(compareFieldNames);
     return branch(names.map((name) => ({ key: name, value: convert(node.keys.get(name)!, `${path}${MAP_SEPARATOR}${name}`) })));
   }
   if (node.indices.size > 0) {
@@ -174,12 +175,4 @@ export function unflattenBranch(flat: TreeBranch): TreeBranch {
     throw new AzkvError('ERR_METADATA', 'metadata could not be rebuilt from its flattened keys');
   }
   return result;
-}
-
-/** Orders strings by UTF-16 code units, which matches Go's byte order for the ASCII keys sops uses. */
-export function compareCodeUnits(a: string, b: string): number {
-  if (a === b) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
 }

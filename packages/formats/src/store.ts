@@ -6,7 +6,7 @@ export interface EmitOptions {
   indent?: number;
 }
 
-/** What a store reads from an encrypted file. */
+/** The content of an encrypted file as a store reads it. */
 export interface EncryptedDocument {
   /** The data documents, with the metadata removed. */
   branches: TreeBranches;

@@ -13,7 +13,7 @@ import { InteropTools, succeeded } from './helpers/tools.js';
 const context = interopContext();
 const tools = new InteropTools(context);
 
-/** A creation rule with one group per key; 2 of the 2 groups are needed. */
+/** Writes a creation rule with one key group per key, and a threshold of both groups. */
 function groupsConfig(): string {
   const groups = context.keys
     .map(

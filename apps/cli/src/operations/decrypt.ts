@@ -10,7 +10,7 @@ import {
   type TreeBranches,
 } from '@azkv/core';
 import type { Store } from '@azkv/formats';
-import { parseWithFileName, withExitCode } from './encrypt.js';
+import { parseWithFileName, withExitCode } from './errors.js';
 
 /** Inputs of {@link decryptDocument}; all I/O stays with the caller. */
 export interface DecryptDocumentOptions {

@@ -18,6 +18,7 @@ import {
   type TreeBranches,
 } from '@azkv/core';
 import { isSingleValueStore, type Store } from '@azkv/formats';
+import { parseWithFileName, withExitCode } from './errors.js';
 
 /** Inputs of {@link encryptDocument}; all I/O stays with the caller. */
 export interface EncryptDocumentOptions {
@@ -56,10 +57,10 @@ const RULE_FLAGS: ReadonlyArray<[keyof EncryptionRules, string]> = [
 ];
 
 /**
- * Drops the encryption rules for a single-value store such as binary, whose
- * one value must always be encrypted, and returns a warning for each rule that
- * was set, as sops does (it does not warn about the unencrypted comment regex
- * and mac_only_encrypted, which cannot matter there).
+ * Drops the encryption rules for a single-value store such as binary, because
+ * its one value must always be encrypted. Adds a warning for each rule that
+ * was set, as sops does. Like sops, it does not warn about the unencrypted
+ * comment regex and mac_only_encrypted, which cannot matter there.
  */
 function rulesForSingleValueStore(store: Store, rules: Partial<EncryptionRules>, warnings: string[]): EncryptionRules {
   for (const [name, description] of RULE_FLAGS) {
@@ -134,40 +135,4 @@ export async function encryptDocument(options: EncryptDocumentOptions): Promise<
     options.indent === undefined ? {} : { indent: options.indent },
   );
   return { output, warnings };
-}
-
-/** Gives an error from the tree walk the exit status sops uses for that step. */
-export function withExitCode(error: unknown, exitCode: number, context: string): AzkvError {
-  if (error instanceof AzkvError) {
-    if (error.exitCode !== ExitCode.ErrorGeneric) {
-      return error;
-    }
-    return new AzkvError(error.code, `${context}: ${error.message}`, { exitCode, cause: error, ...(error.hint ? { hint: error.hint } : {}) });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new AzkvError('ERR_INVALID_INPUT', `${context}: ${message}`, { exitCode, cause: error });
-}
-
-/**
- * Runs a store's parser and puts the file name in front of its error, since
- * stores only know line and column. `exitCode` replaces the error's status.
- */
-export function parseWithFileName<T>(fileName: string, parse: () => T, exitCode?: number): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof AzkvError) {
-      return rethrowWithFileName(error, fileName, exitCode ?? error.exitCode);
-    }
-    throw error;
-  }
-}
-
-function rethrowWithFileName(error: AzkvError, fileName: string, exitCode: number): never {
-  const wrapped = new AzkvError(error.code, `${fileName}: ${error.message}`, {
-    exitCode,
-    cause: error,
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-  });
-  throw wrapped;
 }

@@ -46,7 +46,7 @@ export class BinaryStore implements Store {
     this.json = new JsonStore(options);
   }
 
-  /** Wraps a copy of the input bytes as the `data` value; never fails. */
+  /** Wraps a copy of the input bytes as the `data` value. Any bytes are valid input. */
   loadPlainFile(input: Uint8Array): TreeBranches {
     return [branch([{ key: BINARY_DATA_KEY, value: input.slice() }])];
   }
